@@ -1,0 +1,1 @@
+"""kancli.functions.builtin"""

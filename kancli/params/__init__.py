@@ -1,0 +1,1 @@
+"""kancli.params"""

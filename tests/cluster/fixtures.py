@@ -1,0 +1,1 @@
+"""pytest fixtures for the test cluster (filled in by the cluster work)."""

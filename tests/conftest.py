@@ -1,0 +1,3 @@
+"""Shared pytest configuration: the test cluster and S3 fixtures live in tests/cluster/fixtures.py."""
+
+pytest_plugins = ["tests.cluster.fixtures"]
