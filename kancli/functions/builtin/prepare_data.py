@@ -1,0 +1,64 @@
+"""PrepareData: run a command in a new pod with volumes mounted (kanister-behaviour.md 5.6).
+
+The pod's whole log is read, then parsed for phase output. By default (``failOnError: false``) a
+failing command does **not** fail the phase, as in Kanister. ``run`` is not implemented yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kancli.functions.args import arg
+from kancli.functions.builtin._common import (
+    pod_annotations_arg,
+    pod_labels_arg,
+    pod_override_arg,
+)
+from kancli.functions.registry import FunctionNotImplementedError, kanister_function
+
+NAME = "PrepareData"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Args:
+    namespace: str = arg("namespace", help="Namespace to create the pod in (where the PVCs are).")
+    image: str = arg("image", help="Image of the pod's container.")
+    command: tuple[str, ...] = arg("command", help="The container's command (argv, no shell).")
+    volumes: Mapping[str, str] | None = arg(
+        "volumes",
+        default=None,
+        default_doc="every PVC of the target Deployment/StatefulSet at /mnt/prepare_data/<pvc>",
+        help="PVCs to mount: a map from PVC name to mount path.",
+    )
+    serviceaccount: str = arg(
+        "serviceaccount",
+        default="",
+        default_doc="the namespace's default service account",
+        help="Service account of the pod.",
+    )
+    pod_override: Mapping[str, Any] | None = pod_override_arg()
+    pod_annotations: Mapping[str, str] | None = pod_annotations_arg()
+    pod_labels: Mapping[str, str] | None = pod_labels_arg()
+    fail_on_error: bool = arg(
+        "failOnError",
+        default=False,
+        help="Fail the phase when the command fails. Off by default, as in Kanister.",
+    )
+
+
+@kanister_function(
+    NAME,
+    args=Args,
+    description=(
+        "Creates a pod with the given PVCs mounted, runs the command, reads its whole log and "
+        "deletes the pod. Use it to prepare or inspect data on volumes. The command's failure "
+        "fails the phase only with `failOnError: true`."
+    ),
+    output_note="The `kando output` pairs in the pod's log; no output when there are none.",
+    implemented=False,
+    reference="5.6",
+)
+def run(ctx: Any, args: Args) -> Mapping[str, Any] | None:
+    raise FunctionNotImplementedError(NAME)

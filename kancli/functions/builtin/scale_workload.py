@@ -1,0 +1,91 @@
+"""ScaleWorkload: scale a Deployment, StatefulSet or DeploymentConfig (kanister-behaviour.md 5.5).
+
+``replicas`` is read the way Kanister reads it, not by weak decoding: an integer, or a string
+parsed as a base-10 int32 (``Cannot convert x to int: ...``); a float or any other type fails with
+``Invalid arg type float64 for Arg replicas`` (Kanister's text, trailing space included).
+``namespace``, ``name`` and ``kind`` default to the target workload. ``run`` is not implemented
+yet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kancli.functions.args import ArgType, arg
+from kancli.functions.registry import FunctionNotImplementedError, kanister_function
+from kancli.functions.weak import DecodeError, go_type_name
+
+NAME = "ScaleWorkload"
+_DECIMAL = re.compile(r"[+-]?[0-9]+")
+
+
+class ReplicasArg(ArgType):
+    """``replicas``: an int (any size, truncated to int32) or a base-10 numeric string."""
+
+    go_type = "int32"
+    doc = "integer (or a string holding one)"
+
+    def decode(self, value: Any, name: str) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return (value + 2**31) % 2**32 - 2**31
+        if isinstance(value, str):
+            reason = "invalid syntax"
+            if _DECIMAL.fullmatch(value):
+                number = int(value)
+                if -(2**31) <= number < 2**31:
+                    return number
+                reason = "value out of range"
+            raise DecodeError(
+                [f'Cannot convert {value} to int: strconv.ParseInt: parsing "{value}": {reason}'],
+                bare=True,
+            )
+        raise DecodeError([f"Invalid arg type {go_type_name(value)} for Arg replicas "], bare=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Args:
+    replicas: int = arg(
+        "replicas",
+        kind=ReplicasArg(),
+        help="Number of replicas to scale to; a templated string such as "
+        '"{{ len .StatefulSet.Pods }}" works. Floats are rejected.',
+    )
+    namespace: str = arg(
+        "namespace",
+        default="",
+        default_doc="the target workload's namespace",
+        help="Namespace of the workload.",
+    )
+    name: str = arg(
+        "name", default="", default_doc="the target workload's name", help="Name of the workload."
+    )
+    kind: str = arg(
+        "kind",
+        default="",
+        default_doc="the target workload's kind",
+        help="`Deployment`, `StatefulSet` or `DeploymentConfig` (case-insensitive). Without a "
+        "workload target, namespace, name and kind must all be given.",
+    )
+    wait_for_ready: bool = arg(
+        "waitForReady",
+        default=True,
+        help="Wait (without a time limit) until the workload is ready at the new scale.",
+    )
+
+
+@kanister_function(
+    NAME,
+    args=Args,
+    description=(
+        "Sets a workload's replica count by updating its spec, then by default waits until the "
+        "new replicas are ready (for scale-down: until the old pods are gone)."
+    ),
+    outputs={"originalReplicaCount": "The replica count before scaling, to scale back later."},
+    implemented=False,
+    reference="5.5",
+)
+def run(ctx: Any, args: Args) -> Mapping[str, Any] | None:
+    raise FunctionNotImplementedError(NAME)

@@ -1,0 +1,1 @@
+"""Tests of kancli.blueprint: loading, locations and validation."""

@@ -1,0 +1,1 @@
+"""Tests of kancli.functions: declarations, registry, weak decoding, output parsing."""
