@@ -1,0 +1,3 @@
+module kancli.test/kando
+
+go 1.22
