@@ -47,9 +47,7 @@ class GoMap(dict[str, Any]):
 
     __slots__ = ("go_type", "zero")
 
-    def __init__(
-        self, items: Mapping[str, Any] | None = None, *, go_type: str, zero: Any
-    ) -> None:
+    def __init__(self, items: Mapping[str, Any] | None = None, *, go_type: str, zero: Any) -> None:
         super().__init__(items or {})
         self.go_type = go_type
         self.zero = zero

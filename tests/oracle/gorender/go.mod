@@ -1,0 +1,3 @@
+module kancli.test/gorender
+
+go 1.22
