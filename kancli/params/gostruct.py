@@ -80,6 +80,11 @@ class GoDataclass(GoStruct):
         return items
 
     def go_fields(self) -> Mapping[str, Any]:
+        # The instance is frozen, so the field view is computed once: templates read fields
+        # of the same params for every argument of every phase.
+        cached: Mapping[str, Any] | None = self.__dict__.get("_go_fields_cache")
+        if cached is not None:
+            return cached
         fields: dict[str, Any] = {}
         for info, value in self._go_items():
             if info.embedded and isinstance(value, GoStruct):
@@ -90,6 +95,7 @@ class GoDataclass(GoStruct):
                     fields.setdefault(name, inner)
             else:
                 fields[info.go_name] = value
+        self.__dict__["_go_fields_cache"] = fields
         return fields
 
     def go_json(self) -> Any:
