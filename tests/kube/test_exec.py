@@ -125,14 +125,6 @@ def test_exec_reads_stdin_from_a_file_and_reports_remote_checksum(
     assert out.getvalue().split()[0].decode() == hashlib.sha256(data).hexdigest()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "test cluster node race: a stdin EOF that arrives within ~20 ms of the exec start is "
-        "lost by `ctr tasks exec` (tests/cluster/node/execution.py), so the command waits for "
-        "input forever (the same EOF sent 20 ms later works)"
-    ),
-)
 def test_exec_empty_stdin_is_closed_at_once(kube: Kube, namespace: str, sleeper: str) -> None:
     out = io.BytesIO()
     result = kube.exec(namespace, sleeper, "main", ["wc", "-c"], stdin=b"", stdout=out, timeout=5)

@@ -54,6 +54,41 @@ class GatedReader:
         return self._gate.done() and (not self._gate.result() or self._inner.at_eof())
 
 
+class StartGatedWriter:
+    """The exec's stdin: ``close()`` is held back until containerd reports the exec started.
+
+    ``ctr tasks exec`` loses the end of input when its stdin closes before the shim has
+    attached the process's stdin fifo (seen here: a close within ~20 ms of the start left
+    ``cat`` waiting forever). A real kubelet never shows that, so the node hides it.
+    """
+
+    def __init__(self, inner: asyncio.StreamWriter, started: asyncio.Future[bool]) -> None:
+        self._inner = inner
+        self._started = started
+        self._closing = False
+        self._closer: asyncio.Task[None] | None = None
+
+    def write(self, data: bytes) -> None:
+        self._inner.write(data)
+
+    async def drain(self) -> None:
+        await self._inner.drain()
+
+    def is_closing(self) -> bool:
+        return self._closing or self._inner.is_closing()
+
+    def close(self) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        self._closer = asyncio.get_running_loop().create_task(self._close_when_started())
+
+    async def _close_when_started(self) -> None:
+        with contextlib.suppress(Exception):
+            await asyncio.shield(self._started)
+        self._inner.close()
+
+
 class ExecProcess:
     """The ``process`` of an ExecSession: ``await wait()``, ``kill()``, ``start_error``."""
 
@@ -162,7 +197,7 @@ async def start_exec(
     assert proc.stderr is not None
     process = ExecProcess(proc, runtime, cid, exec_id, watch, proc.stderr)
     return ExecSession(
-        stdin=proc.stdin,
+        stdin=None if proc.stdin is None else StartGatedWriter(proc.stdin, process.started),
         stdout=proc.stdout,
         stderr=GatedReader(proc.stderr, process.started),
         process=process,
