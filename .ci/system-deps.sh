@@ -45,6 +45,15 @@ for cmd in containerd ctr runc busybox bash-static; do
     command -v "$cmd" >/dev/null || { echo "system-deps.sh: $cmd missing after install" >&2; exit 1; }
 done
 
+# kubectl drives the test cluster in the conformance tests and the benchmarks' baselines. The
+# machine image ships one; Debian's package is the fallback on a machine without it.
+if ! command -v kubectl >/dev/null; then
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends kubernetes-client >/dev/null \
+        || apt-get install -y -qq --no-install-recommends kubectl >/dev/null
+    command -v kubectl >/dev/null || { echo "system-deps.sh: kubectl missing after install" >&2; exit 1; }
+fi
+
 if [[ ${KANCLI_WITH_S3RVER:-0} == 1 ]]; then
     if ! command -v s3rver >/dev/null; then
         command -v npm >/dev/null || { echo "system-deps.sh: npm is needed for s3rver" >&2; exit 1; }

@@ -13,6 +13,7 @@ is an error, never success.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -290,6 +291,9 @@ def _close(ws: WebSocket, writer: _StdinWriter | None) -> None:
         ws.shutdown()
         return
     try:
-        ws.close(timeout=1)
-    except Exception:
+        with contextlib.suppress(Exception):  # the socket is released below either way
+            ws.close(timeout=1)
+    finally:
+        # Once the server's CLOSE frame has been read frame by frame, websocket-client
+        # considers the connection closed and close() leaves the socket open.
         ws.shutdown()

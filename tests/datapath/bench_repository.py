@@ -67,13 +67,23 @@ def measure(kind: str, mib: int, endpoint: str | None) -> dict[str, float]:
             digest.update(piece)
             restored += len(piece)
         restore_s = time.perf_counter() - start
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mib()
     return {
         "mib": mib,
         "backup_mib_s": mib / backup_s,
         "restore_mib_s": restored / (1 << 20) / restore_s,
         "peak_rss_mib": rss,
     }
+
+
+def peak_rss_mib() -> float:
+    """This process's own peak RSS. ``ru_maxrss`` is not used: Linux carries the parent's
+    high-water mark across fork+exec, so a child of a big pytest process reported the
+    parent's size instead of its own. ``VmHWM`` belongs to the exec'd image alone."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_child(kind: str, mib: int, endpoint: str | None) -> dict[str, float]:
