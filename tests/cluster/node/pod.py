@@ -36,6 +36,8 @@ from tests.cluster.node.volumes import HostVolume, VolumeNotReadyError, prepare_
 
 log = logging.getLogger(__name__)
 
+#: How long a new container must run before the node reports it Running (see _run_once).
+RUNNING_SETTLE_SECONDS = 0.15
 CONFIG_RETRY_SECONDS = 1.0
 
 
@@ -259,11 +261,20 @@ class PodWorker:
         self.instances[spec["name"]] = started
         state.log_paths.append(str(log_path))
         state.set_running(started.container_id, self.ctx.image.repo_digest, started.started_at)
-        self.publish()
-        if self.deleting:
+        if self.deleting:  # terminate() ran while it was starting, so it was not signalled
             await inst_mod.signal_instance(self.ctx, started, "SIGKILL")
+        waiter = asyncio.ensure_future(inst_mod.wait_instance(self.ctx, started, spec))
         try:
-            return await inst_mod.wait_instance(self.ctx, started, spec)
+            # A kubelet learns of container states by relisting, so a container that exits at
+            # once is never seen Running; publishing Running for those few milliseconds made
+            # readiness waits pass for workloads that can never be ready.
+            done, _ = await asyncio.wait({waiter}, timeout=RUNNING_SETTLE_SECONDS)
+            if not done:
+                self.publish()
+            return await waiter
+        except asyncio.CancelledError:
+            waiter.cancel()
+            raise
         finally:
             self.instances.pop(spec["name"], None)
 
