@@ -46,7 +46,7 @@ class UsageError(KancliError):
 
 
 class BlueprintError(KancliError):
-    """A Blueprint that cannot be loaded or fails validation (bad YAML, schema, unknown function)."""
+    """A Blueprint that cannot be loaded or fails validation (bad YAML, schema, unknown func)."""
 
     exit_code = ExitCode.BLUEPRINT
 
@@ -98,7 +98,7 @@ class ObjectStoreError(KancliError):
 
 
 class DeadlineError(KancliError):
-    """A run or phase deadline passed (kancli's TimeoutError; named so as not to shadow Python's)."""
+    """A run or phase deadline passed (kancli's TimeoutError, named not to shadow Python's)."""
 
     exit_code = ExitCode.TIMEOUT
 

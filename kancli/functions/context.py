@@ -38,12 +38,18 @@ class Cancellation:
         self.event = threading.Event()
         self.reason = ""
         self.signal_name = "SIGINT"
+        self.is_aborted = False
 
     def cancel(self, reason: str, *, signal_name: str = "SIGINT") -> None:
         if not self.event.is_set():
             self.reason = reason
             self.signal_name = signal_name
             self.event.set()
+
+    def abort(self, reason: str) -> None:
+        """A second interrupt: stop the cleanup too (the deferPhase is cut short)."""
+        self.is_aborted = True
+        self.cancel(reason)
 
     @property
     def is_cancelled(self) -> bool:

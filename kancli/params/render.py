@@ -248,3 +248,52 @@ def _path_text(path: ArgPath) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def render_phase_args(
+    phase: Phase, tp: model.TemplateParams, render_string: RenderString
+) -> dict[str, Any]:
+    """:func:`render_args` for the runner: a failure is a :class:`TemplateError` whose message
+    names the Blueprint location and the arg path (``bp.yaml:14:9: args.command[2]: ...``)."""
+    try:
+        return render_args(phase, tp, render_string)
+    except _LocatedError as exc:
+        raise TemplateError(exc.describe("args."), hint=exc.error.hint) from None
+
+
+def read_phase_objects(
+    phase: Phase,
+    params: model.TemplateParams,
+    objects: ObjectSource,
+    render_string: RenderString,
+) -> tuple[dict[str, Secret], dict[str, ConfigMap]]:
+    """Render a phase's ``objects`` and read its Secrets and ConfigMaps (``InitPhaseParams``);
+    raises :class:`TemplateError` naming the object key and the cause."""
+    found = _phase_objects(phase, params, objects, render_string)
+    if found.error is not None:
+        raise TemplateError(found.error)
+    return found.secrets, found.configmaps
+
+
+def render_artifacts(
+    action: Action, tp: model.TemplateParams, render_string: RenderString
+) -> dict[str, dict[str, Any]]:
+    """Output artifacts after a successful action: keyValue values and kopiaSnapshot rendered,
+    names and keys kept (section 3.4)."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, artifact in action.output_artifacts.items():
+        rendered: dict[str, Any] = {}
+        try:
+            if artifact.key_value:
+                rendered["keyValue"] = {
+                    k: render_string(v, tp) for k, v in artifact.key_value.items()
+                }
+            if artifact.kopia_snapshot:
+                rendered["kopiaSnapshot"] = render_string(artifact.kopia_snapshot, tp)
+        except TemplateError as exc:
+            where = f"{artifact.location}: " if artifact.location else ""
+            raise TemplateError(
+                f"{where}outputArtifacts.{name}: {exc.message}", hint=exc.hint
+            ) from None
+        out[name] = rendered
+    return out

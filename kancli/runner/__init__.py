@@ -1,1 +1,5 @@
-"""kancli.runner"""
+"""Running Blueprint actions: phases in order, the deferPhase always, artifacts last."""
+
+from kancli.runner.action import ActionResult, PhaseResult, RunOptions, run_action
+
+__all__ = ["ActionResult", "PhaseResult", "RunOptions", "run_action"]
