@@ -128,7 +128,8 @@ def run(action: str, **kw: Any) -> tuple[Any, list[str], ListReporter]:
 def test_phases_run_in_order_and_see_earlier_outputs_and_artifacts_render_last() -> None:
     result, calls, _ = run("backup")
     assert calls == ["one:first-t", "two:first-t-second", "cleanup:deferred"]
-    assert result.error is None and result.exit_code == 0
+    assert result.error is None
+    assert result.exit_code == 0
     assert result.artifacts == {
         "result": {"keyValue": {"second": "first-t-second", "defer": "deferred"}}
     }
@@ -156,7 +157,8 @@ def test_a_phase_timeout_names_the_phase_exits_7_cleans_up_and_runs_the_defer_ph
     result, calls, _ = run("slow", options=RunOptions(phase_timeout=0.3))
     assert time.monotonic() - started < 10
     assert result.exit_code == ExitCode.TIMEOUT
-    assert "phase nap (Sleep)" in result.error.message and "expired" in result.error.message
+    assert "phase nap (Sleep)" in result.error.message
+    assert "expired" in result.error.message
     assert calls == ["nap:start", "nap:cleanup", "cleanup:deferred"]
     assert result.phases[1].state is PhaseState.SKIPPED
 
@@ -200,7 +202,8 @@ def test_secret_values_are_redacted_from_logs_outputs_and_artifacts() -> None:
     redacting = RedactingReporter(inner, Redactor(["first-t"]))
     result, _, _ = run("backup", reporter=redacting)
     texts = [e.line for e in inner.of_type(PhaseLog)]
-    assert texts and all("first-t" not in t for t in texts)
+    assert texts
+    assert all("first-t" not in t for t in texts)
     outputs = [e.output for e in inner.of_type(PhaseFinished)]
     assert all("first-t" not in str(o) for o in outputs)
     assert result.phases[0].output == {"value": "first-t"}  # the result itself is not redacted
