@@ -197,11 +197,12 @@ def root(
 
 
 def _register() -> None:
-    from kancli.cli import functions, render, run, validate
+    from kancli.cli import func, functions, render, run, validate
 
     app.command("validate", epilog=validate.EPILOG)(validate.validate_command)
     app.command("render", epilog=render.EPILOG)(render.render_command)
     app.command("run", epilog=run.EPILOG)(run.run_command)
+    app.command("func", epilog=func.EPILOG)(func.func_command)
     app.add_typer(functions.app, name="functions")
 
 

@@ -97,7 +97,7 @@ def parse_subjects(opts: SubjectOptions, default_namespace: str) -> list[Subject
 
 
 def resolve_subject_params(
-    kube: Kube, subject: Subject, opts: SubjectOptions, default_namespace: str, now: str
+    kube: Kube, subject: Subject | None, opts: SubjectOptions, default_namespace: str, now: str
 ) -> Any:
     """The TemplateParams of one subject (``param.New``)."""
     from kancli.params import model

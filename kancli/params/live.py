@@ -84,7 +84,7 @@ class KubeObjectSource:
 
 def resolve_params(
     kube: Kube,
-    subject: Subject,
+    subject: Subject | None,
     *,
     time: str,
     options: Mapping[str, str] | None = None,
@@ -108,7 +108,7 @@ def resolve_params(
     )
     if profile is not None:
         tp = dataclasses.replace(tp, profile=_profile(kube, source, profile))
-    return _with_subject(kube, tp, subject)
+    return tp if subject is None else _with_subject(kube, tp, subject)
 
 
 def _with_subject(kube: Kube, tp: model.TemplateParams, subject: Subject) -> model.TemplateParams:
