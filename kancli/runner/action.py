@@ -56,7 +56,7 @@ from kancli.template import render_string
 
 #: How long a function may take to stop after it was asked to (timeout, Ctrl-C) before the
 #: runner runs its cleanups itself and moves on.
-STOP_GRACE_SECONDS = 30.0
+STOP_GRACE_SECONDS = 5.0
 _POLL_SECONDS = 0.05
 
 

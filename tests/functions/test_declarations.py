@@ -278,10 +278,12 @@ def test_declarations_are_documented_frozen_and_in_their_own_module(name: str) -
         assert arg.kind.doc
 
 
-@pytest.mark.parametrize("name", [s[0] for s in SIGNATURES])
+@pytest.mark.parametrize(
+    "name",
+    [s[0] for s in SIGNATURES if not default_registry().lookup(s[0]).implemented],
+)
 def test_unimplemented_functions_refuse_to_run(name: str) -> None:
     spec = default_registry().lookup(name)
-    assert not spec.implemented
     with pytest.raises(FunctionNotImplementedError) as info:
         spec.run(None, spec.args_type(**_required_values(spec)))
     assert (

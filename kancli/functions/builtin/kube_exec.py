@@ -3,7 +3,7 @@
 One exec (no TTY, no stdin); the command is argv, not a shell line. A non-zero exit fails the
 phase. The phase output is parsed from the command's stdout (section 4.3). kancli parses the
 complete stdout line by line instead of per stream chunk, so it does not reproduce Kanister's
-corruption of an output line split across chunks. ``run`` is not implemented yet.
+corruption of an output line split across chunks.
 """
 
 from __future__ import annotations
@@ -12,8 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kancli.errors import FunctionError
+from kancli.events import Stream
 from kancli.functions.args import arg
-from kancli.functions.registry import FunctionNotImplementedError, kanister_function
+from kancli.functions.builtin._pods import LineSink
+from kancli.functions.context import FunctionContext
+from kancli.functions.registry import kanister_function
 
 NAME = "KubeExec"
 
@@ -46,8 +50,46 @@ class Args:
         "The `kando output` pairs the command prints on stdout (stderr is not parsed); "
         "no output when there are none."
     ),
-    implemented=False,
     reference="5.1",
 )
-def run(ctx: Any, args: Args) -> Mapping[str, Any] | None:
-    raise FunctionNotImplementedError(NAME)
+def run(ctx: FunctionContext, args: Args) -> Mapping[str, Any] | None:
+    stdout = LineSink(ctx, Stream.STDOUT, parse=True, pod=args.pod, container=args.container)
+    stderr = LineSink(ctx, Stream.STDERR, parse=False, pod=args.pod, container=args.container)
+    result = ctx.kube.exec(
+        args.namespace,
+        args.pod,
+        args.container or None,
+        list(args.command),
+        stdout=stdout,
+        stderr=stderr,
+        timeout=ctx.wait_timeout(),
+    )
+    stdout.finish()
+    stderr.finish()
+    if result.exit_code != 0:
+        raise CommandFailedError(
+            f"Failed to exec command in pod: command terminated with non-zero exit code "
+            f"{result.exit_code} (pod {args.namespace}/{args.pod}"
+            + (f", container {args.container}" if args.container else "")
+            + ")"
+            + _tails(stdout.tail, stderr.tail),
+            exit_code=result.exit_code,
+        )
+    return stdout.outputs or None
+
+
+class CommandFailedError(FunctionError):
+    """The exec'd command exited non-zero; ``command_exit_code`` is its status."""
+
+    def __init__(self, message: str, *, exit_code: int) -> None:
+        super().__init__(message)
+        self.command_exit_code = exit_code
+
+
+def _tails(stdout: list[str], stderr: list[str]) -> str:
+    text = ""
+    if stdout:
+        text += "\nstdout: " + "\r\n".join(stdout)
+    if stderr:
+        text += "\nstderr: " + "\r\n".join(stderr)
+    return text

@@ -3,7 +3,7 @@
 The pod has one container named ``container``; it is deleted when the function returns, whatever
 the outcome. The phase output is parsed from the container's log (stdout and stderr). Kanister
 puts the pod in the controller's namespace when ``namespace`` is empty; kancli has no controller
-and will use the run's default namespace. ``run`` is not implemented yet.
+and will use the run's default namespace.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from kancli.functions.builtin._common import (
     pod_labels_arg,
     pod_override_arg,
 )
-from kancli.functions.registry import FunctionNotImplementedError, kanister_function
+from kancli.functions.builtin._pods import build_pod, require_namespace, run_pod
+from kancli.functions.context import FunctionContext
+from kancli.functions.registry import kanister_function
 
 NAME = "KubeTask"
 
@@ -53,8 +55,18 @@ class Args:
         "The `kando output` pairs printed in the container's log (stdout and stderr); "
         "an empty map when there are none."
     ),
-    implemented=False,
     reference="5.3",
 )
-def run(ctx: Any, args: Args) -> Mapping[str, Any] | None:
-    raise FunctionNotImplementedError(NAME)
+def run(ctx: FunctionContext, args: Args) -> Mapping[str, Any] | None:
+    namespace = require_namespace(args.namespace, ctx)
+    manifest = build_pod(
+        ctx,
+        prefix="kanister-job-",
+        image=args.image,
+        command=args.command,
+        namespace=namespace,
+        pod_override=args.pod_override,
+        labels=args.pod_labels,
+        annotations=args.pod_annotations,
+    )
+    return run_pod(ctx, manifest)

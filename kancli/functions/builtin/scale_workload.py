@@ -3,8 +3,9 @@
 ``replicas`` is read the way Kanister reads it, not by weak decoding: an integer, or a string
 parsed as a base-10 int32 (``Cannot convert x to int: ...``); a float or any other type fails with
 ``Invalid arg type float64 for Arg replicas`` (Kanister's text, trailing space included).
-``namespace``, ``name`` and ``kind`` default to the target workload. ``run`` is not implemented
-yet.
+``namespace``, ``name`` and ``kind`` default to the target workload. Deviation: the wait for
+readiness is bounded by the phase deadline (Kanister waits forever); DeploymentConfig (OpenShift)
+is not supported.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kancli.errors import FunctionError
 from kancli.functions.args import ArgType, arg
-from kancli.functions.registry import FunctionNotImplementedError, kanister_function
+from kancli.functions.context import FunctionContext
+from kancli.functions.registry import kanister_function
 from kancli.functions.weak import DecodeError, go_type_name
+from kancli.template.values import NilPointer
 
 NAME = "ScaleWorkload"
 _DECIMAL = re.compile(r"[+-]?[0-9]+")
@@ -84,8 +88,37 @@ class Args:
         "new replicas are ready (for scale-down: until the old pods are gone)."
     ),
     outputs={"originalReplicaCount": "The replica count before scaling, to scale back later."},
-    implemented=False,
     reference="5.5",
 )
-def run(ctx: Any, args: Args) -> Mapping[str, Any] | None:
-    raise FunctionNotImplementedError(NAME)
+def run(ctx: FunctionContext, args: Args) -> Mapping[str, Any] | None:
+    namespace, name, kind = args.namespace, args.name, args.kind
+    if not (namespace and name and kind):
+        target = _target(ctx)
+        if target is None:
+            if not (namespace and name and kind):
+                raise FunctionError(
+                    "Workload information not available via defaults or namespace/name/kind "
+                    "parameters"
+                )
+        else:
+            namespace = namespace or target[0]
+            name = name or target[1]
+            kind = kind or target[2]
+    if kind.lower() not in ("deployment", "statefulset"):
+        raise FunctionError(f"Workload type not supported {kind}")
+    original = ctx.kube.scale_workload(kind, namespace, name, args.replicas)
+    ctx.progress(f"{kind.lower()} {namespace}/{name} scaled from {original} to {args.replicas}")
+    if args.wait_for_ready:
+        ctx.kube.wait_for_workload_ready(kind, namespace, name, timeout=ctx.wait_timeout())
+    return {"originalReplicaCount": original}
+
+
+def _target(ctx: FunctionContext) -> tuple[str, str, str] | None:
+    """Namespace, name and kind of the run's workload: StatefulSet, then Deployment."""
+    for value, kind in (
+        (ctx.params.stateful_set, "statefulset"),
+        (ctx.params.deployment, "deployment"),
+    ):
+        if not isinstance(value, NilPointer):
+            return value.namespace, value.name, kind
+    return None
