@@ -260,6 +260,7 @@ def _run_phase(
             f"action {run.action.name}: phase {phase.name} ({phase.func}) failed: {exc.message}",
             hint=exc.hint,
         )
+        result.error.__cause__ = exc  # keeps details such as a command's exit status
     except Exception as exc:  # a bug in a function: still a failed phase, never a crash
         result.error = PhaseError(f"{what}: unexpected error: {exc!r}")
     else:
@@ -333,6 +334,9 @@ def _call(  # noqa: PLR0917 - one private call site
     error = box.get("error")
     if isinstance(error, InterruptedRunError) and deadline.remaining() == 0.0:
         raise DeadlineError(f"{deadline.what} expired") from error
+    if isinstance(error, DeadlineError) and not error.message.startswith(deadline.what):
+        # a wait inside the function hit the phase deadline: name the phase and the wait
+        raise DeadlineError(f"{deadline.what} expired: {error.message}") from error
     if isinstance(error, KancliError):
         raise error
     if error is not None:
