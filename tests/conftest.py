@@ -1,3 +1,3 @@
-"""Shared pytest configuration: the test cluster and S3 fixtures live in tests/cluster/fixtures.py."""
+"""Shared pytest configuration: the cluster and S3 fixtures live in tests/cluster/fixtures.py."""
 
 pytest_plugins = ["tests.cluster.fixtures"]
