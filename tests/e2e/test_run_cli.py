@@ -237,3 +237,64 @@ def test_an_unknown_subject_fails_before_any_phase_with_exit_4(
     assert proc.returncode == 4, proc.stderr
     assert "nope" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+MORE = """
+actions:
+  inspect:
+    phases:
+    - func: KubeExecAll
+      name: everywhere
+      args:
+        namespace: "{{ .Deployment.Namespace }}"
+        pods: "{{ range .Deployment.Pods }}{{ . }} {{ end }}"
+        containers: notebook
+        command: [sh, -c, "kando output lines $(wc -l < /data/notes.log)"]
+    - func: PrepareData
+      name: prepare
+      args:
+        namespace: "{{ .Deployment.Namespace }}"
+        image: busybox
+        command:
+        - sh
+        - -c
+        - kando output seen "$(ls /mnt/prepare_data)"; exit 4
+    - func: PrepareData
+      name: strict
+      args:
+        namespace: "{{ .Deployment.Namespace }}"
+        image: busybox
+        failOnError: true
+        volumes: {notebook-data: /work}
+        command: [sh, -c, "test -f /work/notes.log && exit 5"]
+"""
+
+
+def test_kube_exec_all_and_prepare_data_follow_kanister_semantics(
+    cluster: Any, notebook: str, tmp_path: Path
+) -> None:
+    bp = tmp_path / "more.yaml"
+    bp.write_text(MORE)
+    proc = kancli(
+        cluster,
+        "run",
+        str(bp),
+        "-a",
+        "inspect",
+        "--deployment",
+        f"{notebook}/notebook",
+        "-o",
+        "json",
+    )
+    action = result_of(proc)["actions"][0]
+    everywhere, prepare, strict = action["phases"]
+    assert everywhere["status"] == "complete"
+    assert int(everywhere["output"]["lines"]) >= 1
+    # PrepareData mounts every PVC of the Deployment at /mnt/prepare_data/<pvc>, and a failing
+    # command does not fail the phase unless failOnError is set (section 5.6).
+    assert prepare["status"] == "complete", prepare["error"]
+    assert prepare["output"] == {"seen": "notebook-data"}
+    assert strict["status"] == "failed"
+    assert "exited with code 5" in strict["error"]
+    assert proc.returncode == 5
+    assert pods(cluster, notebook) == [p for p in pods(cluster, notebook) if "job" not in p]

@@ -197,12 +197,20 @@ def run_pod(
     name = created["metadata"]["name"]
     cleanup: Callable[[], None] = ctx.on_cleanup(lambda: kube.delete_pod(namespace, name))
     ctx.progress(f"pod {namespace}/{name} created; waiting for it to start")
-    kube.wait_for_pod_ready(
-        namespace,
-        name,
-        timeout=ctx.wait_timeout(ctx.pod_ready_timeout),
-        log_container=log_container,
-    )
+    try:
+        kube.wait_for_pod_ready(
+            namespace,
+            name,
+            timeout=ctx.wait_timeout(ctx.pod_ready_timeout),
+            log_container=log_container,
+        )
+    except PodFailedError as exc:
+        # A container that ran and ended before the pod was seen running left a log to read;
+        # whether its failure fails the phase is decided below, as for any other ending.
+        if not any(
+            c.state == "terminated" and c.exit_code is not None for c in exc.outcome.containers
+        ):
+            raise
     ctx.checkpoint("waiting for the pod to start")
     sink = LineSink(ctx, Stream.STDOUT, parse=parse_output, pod=name, container=log_container)
     kube.stream_logs(namespace, name, log_container, sink, timeout=ctx.wait_timeout())
@@ -226,7 +234,7 @@ def _outcome_text(outcome: Any) -> str:
     for c in outcome.containers:
         if c.exit_code is not None:
             reason = f" ({c.reason})" if c.reason else ""
-            parts.append(f"container {c.name} exited {c.exit_code}{reason}")
+            parts.append(f"container {c.name} exited with code {c.exit_code}{reason}")
         elif c.reason:
             parts.append(f"container {c.name} {c.state}: {c.reason} {c.message}".strip())
     if outcome.message:

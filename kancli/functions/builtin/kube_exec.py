@@ -53,13 +53,21 @@ class Args:
     reference="5.1",
 )
 def run(ctx: FunctionContext, args: Args) -> Mapping[str, Any] | None:
-    stdout = LineSink(ctx, Stream.STDOUT, parse=True, pod=args.pod, container=args.container)
-    stderr = LineSink(ctx, Stream.STDERR, parse=False, pod=args.pod, container=args.container)
+    return run_exec(ctx, args.namespace, args.pod, args.container, args.command) or None
+
+
+def run_exec(
+    ctx: FunctionContext, namespace: str, pod: str, container: str, command: tuple[str, ...]
+) -> dict[str, str]:
+    """One exec with its output streamed to the user; returns the parsed output pairs.
+    Shared with KubeExecAll."""
+    stdout = LineSink(ctx, Stream.STDOUT, parse=True, pod=pod, container=container)
+    stderr = LineSink(ctx, Stream.STDERR, parse=False, pod=pod, container=container)
     result = ctx.kube.exec(
-        args.namespace,
-        args.pod,
-        args.container or None,
-        list(args.command),
+        namespace,
+        pod,
+        container or None,
+        list(command),
         stdout=stdout,
         stderr=stderr,
         timeout=ctx.wait_timeout(),
@@ -67,15 +75,13 @@ def run(ctx: FunctionContext, args: Args) -> Mapping[str, Any] | None:
     stdout.finish()
     stderr.finish()
     if result.exit_code != 0:
+        where = f"pod {namespace}/{pod}" + (f", container {container}" if container else "")
         raise CommandFailedError(
             f"Failed to exec command in pod: command terminated with non-zero exit code "
-            f"{result.exit_code} (pod {args.namespace}/{args.pod}"
-            + (f", container {args.container}" if args.container else "")
-            + ")"
-            + _tails(stdout.tail, stderr.tail),
+            f"{result.exit_code} ({where})" + _tails(stdout.tail, stderr.tail),
             exit_code=result.exit_code,
         )
-    return stdout.outputs or None
+    return stdout.outputs
 
 
 class CommandFailedError(FunctionError):

@@ -1,7 +1,7 @@
 """PrepareData: run a command in a new pod with volumes mounted (kanister-behaviour.md 5.6).
 
 The pod's whole log is read, then parsed for phase output. By default (``failOnError: false``) a
-failing command does **not** fail the phase, as in Kanister. ``run`` is not implemented yet.
+failing command does **not** fail the phase, as in Kanister.
 """
 
 from __future__ import annotations
@@ -10,13 +10,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kancli.errors import FunctionError
 from kancli.functions.args import arg
 from kancli.functions.builtin._common import (
     pod_annotations_arg,
     pod_labels_arg,
     pod_override_arg,
 )
-from kancli.functions.registry import FunctionNotImplementedError, kanister_function
+from kancli.functions.builtin._pods import build_pod, run_pod
+from kancli.functions.context import FunctionContext
+from kancli.functions.registry import kanister_function
+from kancli.template.values import NilPointer
 
 NAME = "PrepareData"
 
@@ -57,8 +61,36 @@ class Args:
         "fails the phase only with `failOnError: true`."
     ),
     output_note="The `kando output` pairs in the pod's log; no output when there are none.",
-    implemented=False,
     reference="5.6",
 )
-def run(ctx: Any, args: Args) -> Mapping[str, Any] | None:
-    raise FunctionNotImplementedError(NAME)
+def run(ctx: FunctionContext, args: Args) -> Mapping[str, Any] | None:
+    volumes = dict(args.volumes) if args.volumes else _workload_volumes(ctx)
+    manifest = build_pod(
+        ctx,
+        prefix="prepare-data-job-",
+        image=args.image,
+        command=args.command,
+        namespace=args.namespace,
+        pod_override=args.pod_override,
+        labels=args.pod_labels,
+        annotations=args.pod_annotations,
+        volumes=volumes,
+    )
+    if args.serviceaccount:
+        manifest["spec"]["serviceAccountName"] = args.serviceaccount
+    outputs = run_pod(
+        ctx, manifest, require_success=args.fail_on_error, what="Failed to run the PrepareData pod"
+    )
+    return outputs or None
+
+
+def _workload_volumes(ctx: FunctionContext) -> dict[str, str]:
+    """Every PVC of the target Deployment or StatefulSet at ``/mnt/prepare_data/<pvc>``."""
+    for workload in (ctx.params.deployment, ctx.params.stateful_set):
+        if isinstance(workload, NilPointer):
+            continue
+        claims = {pvc for mounts in workload.persistent_volume_claims.values() for pvc in mounts}
+        if not claims:
+            raise FunctionError("No volumes found")
+        return {pvc: f"/mnt/prepare_data/{pvc}" for pvc in sorted(claims)}
+    raise FunctionError("Failed to get volumes")
