@@ -206,13 +206,13 @@ def run_blueprint(
 
     blueprint = load_blueprint(blueprint_path)
     blueprint.action(action)  # an unknown action fails before anything connects
-    default_ns_phase, per_phase = None, {}
+    default_phase_timeout, per_phase = None, {}
     for item in phase_timeouts:
         name, sep, value = item.rpartition("=")
         if sep:
             per_phase[name] = parse_duration(value, "--phase-timeout")
         else:
-            default_ns_phase = parse_duration(value, "--phase-timeout")
+            default_phase_timeout = parse_duration(value, "--phase-timeout")
     kube = connect_kube(settings)
     default_ns = settings.namespace or kube.namespace
     subjects = parse_subjects(opts, default_ns)
@@ -252,7 +252,7 @@ def run_blueprint(
             cancellation=cancel,
             run_deadline=run_deadline,
             options=RunOptions(
-                phase_timeout=default_ns_phase,
+                phase_timeout=default_phase_timeout,
                 phase_timeouts=per_phase,
                 pod_ready_timeout=settings.pod_ready_timeout,
                 default_namespace=namespace,
