@@ -298,3 +298,65 @@ def test_kube_exec_all_and_prepare_data_follow_kanister_semantics(
     assert "exited with code 5" in strict["error"]
     assert proc.returncode == 5
     assert pods(cluster, notebook) == [p for p in pods(cluster, notebook) if "job" not in p]
+
+
+OPS = """
+actions:
+  ops:
+    phases:
+    - func: KubeOps
+      name: make
+      args:
+        operation: create
+        namespace: "{{ .Namespace.Name }}"
+        spec: |
+          apiVersion: v1
+          kind: ConfigMap
+          metadata: {name: made-by-kubeops}
+          data: {colour: blue}
+    - func: KubeOps
+      name: change
+      args:
+        operation: patch
+        spec: '{"data": {"colour": "green"}}'
+        objectReference:
+          apiVersion: "{{ .Phases.make.Output.apiVersion }}"
+          group: "{{ .Phases.make.Output.group }}"
+          resource: "{{ .Phases.make.Output.resource }}"
+          name: "{{ .Phases.make.Output.name }}"
+          namespace: "{{ .Phases.make.Output.namespace }}"
+    - func: KubeOps
+      name: remove
+      args:
+        operation: delete
+        objectReference:
+          apiVersion: v1
+          resource: configmaps
+          name: made-by-kubeops
+          namespace: "{{ .Namespace.Name }}"
+"""
+
+
+def test_kube_ops_creates_patches_and_deletes_with_kanisters_outputs(
+    cluster: Any, namespace: str, tmp_path: Path
+) -> None:
+    bp = tmp_path / "ops.yaml"
+    bp.write_text(OPS)
+    proc = kancli(
+        cluster, "run", str(bp), "-a", "ops", "--namespace-target", namespace, "-o", "json"
+    )
+    assert proc.returncode == 0, proc.stderr
+    make, change, remove = result_of(proc)["actions"][0]["phases"]
+    expected = {
+        "apiVersion": "v1",
+        "group": "",
+        "resource": "configmaps",
+        "kind": "",
+        "name": "made-by-kubeops",
+        "namespace": namespace,
+    }
+    assert make["output"] == expected
+    assert change["output"] == expected
+    assert remove["output"] == expected
+    out = kubectl(cluster, "-n", namespace, "get", "configmaps", "-o", "name")
+    assert "made-by-kubeops" not in out

@@ -2,8 +2,7 @@
 
 ``create`` takes a (multi-document) YAML/JSON ``spec``; ``delete`` and ``patch`` an
 ``objectReference`` (``patch`` is a strategic merge of ``spec``). Kanister's delete waits for the
-object to disappear with no time limit; kancli will bound that wait by the phase deadline.
-``run`` is not implemented yet.
+object to disappear with no time limit; kancli bounds that wait by the phase deadline.
 """
 
 from __future__ import annotations
@@ -12,9 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kancli.errors import FunctionError
 from kancli.functions.args import StringArg, arg
 from kancli.functions.builtin._common import ObjectRef
-from kancli.functions.registry import FunctionNotImplementedError, kanister_function
+from kancli.functions.context import FunctionContext
+from kancli.functions.registry import kanister_function
+from kancli.kube.types import GVR
 
 NAME = "KubeOps"
 
@@ -60,8 +62,48 @@ class Args:
         "name": "Its name.",
         "namespace": "Its namespace (absent for cluster-scoped objects).",
     },
-    implemented=False,
     reference="5.15",
 )
-def run(ctx: Any, args: Args) -> Mapping[str, Any] | None:
-    raise FunctionNotImplementedError(NAME)
+def run(ctx: FunctionContext, args: Args) -> Mapping[str, Any] | None:
+    operation = args.operation
+    if operation == "create":
+        if not args.spec.strip():
+            raise FunctionError("spec cannot be empty for create operation")
+        created = ctx.kube.create_objects(args.spec, args.namespace or "default")
+        if not created:
+            raise FunctionError("spec holds no object to create")
+        last = created[-1]
+        return _reference(last.gvr, last.name, last.namespace)
+    if operation not in ("delete", "patch"):
+        raise FunctionError(f"invalid operation '{operation}'")
+    ref = args.object_reference
+    if ref is None or not ref.name or not ref.resource or not ref.api_version:
+        raise FunctionError(
+            f"objectReference with apiVersion, resource and name is required for {operation}"
+        )
+    gvr = GVR(ref.group, ref.api_version, ref.resource)
+    if operation == "patch":
+        if not args.spec.strip():
+            raise FunctionError("spec cannot be empty for patch operation")
+        ctx.kube.patch(gvr, ref.name, args.spec, ref.namespace, patch_type="strategic")
+        return _reference(gvr, ref.name, ref.namespace)
+    namespace = ref.namespace or args.namespace or "default"
+    if not ctx.kube.resource_info(gvr).namespaced:
+        namespace = ""
+    ctx.progress(f"deleting {ref.resource}/{ref.name}; waiting until it is gone")
+    ctx.kube.delete(gvr, ref.name, namespace, wait=True, timeout=ctx.wait_timeout())
+    return _reference(gvr, ref.name, namespace)
+
+
+def _reference(gvr: GVR, name: str, namespace: str) -> dict[str, Any]:
+    """Kanister's output: the ObjectReference marshalled to a map (kind always empty)."""
+    out: dict[str, Any] = {
+        "apiVersion": gvr.version,
+        "group": gvr.group,
+        "resource": gvr.resource,
+        "kind": "",
+        "name": name,
+    }
+    if namespace:
+        out["namespace"] = namespace
+    return out
