@@ -360,3 +360,61 @@ def test_kube_ops_creates_patches_and_deletes_with_kanisters_outputs(
     assert remove["output"] == expected
     out = kubectl(cluster, "-n", namespace, "get", "configmaps", "-o", "name")
     assert "made-by-kubeops" not in out
+
+
+WAITS = """
+actions:
+  waits:
+    phases:
+    - func: WaitV2
+      name: available
+      args:
+        timeout: 60s
+        conditions:
+          anyOf:
+          - condition: |-
+              {{ range $.status.conditions }}{{ if and (eq .type "Available")
+              (eq .status "True") }}true{{ end }}{{ end }}
+            objectReference:
+              apiVersion: v1
+              group: apps
+              resource: deployments
+              name: "{{ .Deployment.Name }}"
+              namespace: "{{ .Deployment.Namespace }}"
+    - func: WaitV2
+      name: replicas
+      args:
+        timeout: 60s
+        conditions:
+          allOf:
+          - condition: '{{ if eq .spec.replicas .status.readyReplicas }}true{{ end }}'
+            objectReference: {apiVersion: v1, group: apps, resource: deployments,
+                              name: notebook, namespace: "{{ .Deployment.Namespace }}"}
+  never:
+    phases:
+    - func: WaitV2
+      name: impossible
+      args:
+        timeout: 2s
+        conditions:
+          allOf:
+          - condition: '{{ if eq .status.phase "Inactive" }}true{{ end }}'
+            objectReference:
+              {apiVersion: v1, resource: namespaces, name: "{{ .Deployment.Namespace }}"}
+          - condition: '{{ if eq .status.phase "Invalid" }}true{{ end }}'
+            objectReference:
+              {apiVersion: v1, resource: namespaces, name: "{{ .Deployment.Namespace }}"}
+"""
+
+
+def test_wait_v2_conditions_as_in_kanisters_acceptance_cases(
+    cluster: Any, notebook: str, tmp_path: Path
+) -> None:
+    bp = tmp_path / "waits.yaml"
+    bp.write_text(WAITS)
+    subject = ["--deployment", f"{notebook}/notebook"]
+    ok = kancli(cluster, "run", str(bp), "-a", "waits", *subject)
+    assert ok.returncode == 0, ok.stderr
+    never = kancli(cluster, "run", str(bp), "-a", "never", *subject)
+    assert never.returncode == 5
+    assert "Failed to wait for the condition to be met" in never.stderr
