@@ -18,8 +18,8 @@ system-deps:
 setup: system-deps $(BIN)/kancli
 
 lint: $(BIN)/kancli
-	$(BIN)/ruff check kancli tests
-	$(BIN)/ruff format --check kancli tests
+	$(BIN)/ruff check kancli tests bench
+	$(BIN)/ruff format --check kancli tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -1,0 +1,1 @@
+"""kancli benchmarks: each figure is a ratio against a baseline measured in the same run."""
