@@ -20,7 +20,9 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-PACKAGES=(containerd runc busybox-static bash-static restic iproute2 util-linux)
+PACKAGES=(containerd runc busybox-static bash-static restic iproute2 util-linux zsh fish chromium)
+# zsh, fish: tests/completions load the generated completion scripts in each shell.
+# chromium: the HTML run-report test opens the report headless and checks every phase row.
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
