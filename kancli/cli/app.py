@@ -204,6 +204,11 @@ def _register() -> None:
     app.command("run", epilog=run.EPILOG)(run.run_command)
     app.command("func", epilog=func.EPILOG)(func.func_command)
     app.add_typer(functions.app, name="functions")
+    from kancli.cli import export, new, runs
+
+    app.add_typer(runs.app, name="runs")
+    app.add_typer(export.app, name="export")
+    app.add_typer(new.app, name="new")
 
 
 _register()
