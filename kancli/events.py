@@ -43,6 +43,9 @@ class Event:
 
     action: str
     at: dt.datetime = dataclasses.field(default_factory=_now)
+    #: The object the action runs against (``deployment ns/name``); set by the runner, so that
+    #: the events of several subjects running at once can be told apart.
+    subject: str = ""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -19,12 +19,16 @@ import yaml
 from kancli.cli.common import OutputOption, settings_from
 from kancli.cli.output import print_json, print_yaml
 from kancli.cli.run import (
+    ContextOption,
+    KubeconfigOption,
+    NamespaceOption,
     SubjectOptions,
     connect_kube,
     exit_code_of,
     interrupt_handling,
     parse_subjects,
     resolve_subject_params,
+    with_connection,
 )
 from kancli.cli.subjects import parse_arg_value, parse_duration, parse_pairs
 from kancli.errors import KancliError, UsageError
@@ -73,12 +77,23 @@ def func_command(
     deployment: Annotated[list[str] | None, typer.Option(metavar="NS/NAME")] = None,
     statefulset: Annotated[list[str] | None, typer.Option(metavar="NS/NAME")] = None,
     pvc: Annotated[list[str] | None, typer.Option(metavar="NS/NAME")] = None,
+    namespace_target: Annotated[list[str] | None, typer.Option(metavar="NS")] = None,
+    object_: Annotated[list[str] | None, typer.Option("--object", metavar="G/V/R/NS/NAME")] = None,
     options: Annotated[list[str] | None, typer.Option("--options", metavar="K=V")] = None,
+    secrets: Annotated[list[str] | None, typer.Option("--secrets", metavar="NAME=NS/NAME")] = None,
+    config_maps: Annotated[
+        list[str] | None, typer.Option("--config-maps", metavar="NAME=NS/NAME")
+    ] = None,
     profile: Annotated[str | None, typer.Option(metavar="NS/NAME")] = None,
     profile_file: Annotated[Path | None, typer.Option(metavar="FILE")] = None,
+    artifact: Annotated[list[str] | None, typer.Option(metavar="NAME.KEY=VALUE")] = None,
+    artifacts_file: Annotated[list[Path] | None, typer.Option(metavar="FILE")] = None,
     timeout: Annotated[
         str | None, typer.Option(metavar="DURATION", help="Deadline of the function (5m).")
     ] = None,
+    kubeconfig: KubeconfigOption = None,
+    kube_context: ContextOption = None,
+    namespace: NamespaceOption = None,
     output: OutputOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only failures.")] = False,
 ) -> None:
@@ -87,10 +102,13 @@ def func_command(
     from kancli.functions.context import Cancellation, Deadline
     from kancli.params.live import KubeObjectSource
     from kancli.params.model import format_time
-    from kancli.reporting.lines import LineReporter
+    from kancli.params.redact import Redactor, secret_values
+    from kancli.reporting.lines import LineReporter, RedactingReporter
     from kancli.runner import RunOptions, run_action
 
-    settings = settings_from(ctx, output=output)
+    settings = with_connection(
+        settings_from(ctx, output=output), kubeconfig, kube_context, namespace
+    )
     args: dict[str, Any] = {}
     if args_file is not None:
         try:
@@ -108,9 +126,15 @@ def func_command(
         deployments=deployment or (),
         statefulsets=statefulset or (),
         pvcs=pvc or (),
+        namespace_targets=namespace_target or (),
+        objects=object_ or (),
         options=options or (),
+        secrets=secrets or (),
+        config_maps=config_maps or (),
         profile=profile,
         profile_file=profile_file,
+        artifacts=artifact or (),
+        artifacts_files=artifacts_file or (),
     )
     kube = connect_kube(settings)
     default_ns = settings.namespace or kube.namespace
@@ -119,8 +143,16 @@ def func_command(
         raise UsageError("kancli func takes at most one subject")
     subject = subjects[0] if subjects else None
     params = resolve_subject_params(kube, subject, opts, default_ns, format_time())
-    reporter = _StdoutLines(
-        LineReporter(sys.stderr, color=settings.color, quiet=quiet), to_stdout=not settings.is_json
+    redactor = Redactor()
+    if not settings.show_secrets:
+        for value in secret_values(params):
+            redactor.add(value)
+    reporter = RedactingReporter(
+        _StdoutLines(
+            LineReporter(sys.stderr, color=settings.color, quiet=quiet),
+            to_stdout=not settings.is_json,
+        ),
+        redactor,
     )
     cancellation = Cancellation()
     seconds = parse_duration(timeout, "--timeout") if timeout else None
@@ -142,20 +174,23 @@ def func_command(
             subject=str(subject) if subject else "",
         )
     phase = result.phases[0]
+    output = redactor.redact(dict(phase.output)) if phase.output is not None else None
+    error = redactor.redact_text(result.error.message) if result.error else None
     if settings.is_json:
         print_json(
             {
                 "function": name,
                 "status": phase.state.value,
                 "exitCode": exit_code_of([result]),
-                "output": dict(phase.output) if phase.output is not None else None,
-                "error": result.error.message if result.error else None,
+                "output": output,
+                "error": error,
             }
         )
-    elif phase.output:
-        print_yaml({"output": dict(phase.output)})
+    elif output:
+        print_yaml({"output": output})
     if result.error is not None:
-        raise _FuncFailed(result.error, _command_exit_code(result.error) or result.exit_code)
+        code = _command_exit_code(result.error) or result.exit_code
+        raise _FuncFailed(result.error, code, error or "")
 
 
 def _command_exit_code(error: BaseException) -> int | None:
@@ -173,6 +208,6 @@ def _command_exit_code(error: BaseException) -> int | None:
 class _FuncFailed(KancliError):
     """The function's error, exiting with the command's own status where there is one."""
 
-    def __init__(self, error: KancliError, code: int) -> None:
-        super().__init__(error.message, hint=error.hint)
+    def __init__(self, error: KancliError, code: int, message: str) -> None:
+        super().__init__(message, hint=error.hint)
         self.exit_code = code  # type: ignore[assignment]  # the boundary exits with int(...)

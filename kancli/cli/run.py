@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -35,10 +35,12 @@ from kancli.errors import ExitCode, KancliError, UsageError
 from kancli.settings import Settings
 
 if TYPE_CHECKING:
+    from kancli.blueprint.model import Action
     from kancli.events import Reporter
     from kancli.functions.context import Cancellation
     from kancli.kube.facade import Kube
     from kancli.params.live import ProfileRef, Subject
+    from kancli.params.redact import Redactor
     from kancli.runner import ActionResult
 
 EPILOG = """\
@@ -73,6 +75,42 @@ class SubjectOptions:
     profile_file: Path | None = None
     artifacts: Sequence[str] = ()
     artifacts_files: Sequence[Path] = ()
+
+    @property
+    def subject_count(self) -> int:
+        """How many subjects the flags name (each runs the action once)."""
+        kinds = (self.deployments, self.statefulsets, self.pvcs, self.namespace_targets)
+        return sum(len(k) for k in kinds) + len(self.objects)
+
+
+KubeconfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--kubeconfig",
+        metavar="FILE",
+        help="Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).",
+    ),
+]
+ContextOption = Annotated[
+    str | None, typer.Option("--context", metavar="NAME", help="Kubeconfig context.")
+]
+NamespaceOption = Annotated[
+    str | None,
+    typer.Option("--namespace", "-n", metavar="NAME", help="Namespace of subjects given as NAME."),
+]
+
+
+def with_connection(
+    settings: Settings, kubeconfig: Path | None, context: str | None, namespace: str | None
+) -> Settings:
+    """``settings`` with the command's own kubectl-like flags, which win over the global ones."""
+    if kubeconfig is not None:
+        settings = dataclasses.replace(settings, kubeconfig=(kubeconfig,))
+    if context is not None:
+        settings = dataclasses.replace(settings, context=context)
+    if namespace is not None:
+        settings = dataclasses.replace(settings, namespace=namespace)
+    return settings
 
 
 def parse_subjects(opts: SubjectOptions, default_namespace: str) -> list[Subject]:
@@ -170,14 +208,46 @@ def interrupt_handling(cancellation: Cancellation, warn: Callable[[str], None]) 
 
 
 def build_reporter(
-    settings: Settings, *, quiet: bool, events: str | None, events_file: Path | None
+    settings: Settings,
+    *,
+    quiet: bool,
+    events: str | None,
+    events_file: Path | None,
+    show_subject: bool = False,
+    closers: list[Callable[[], None]] | None = None,
 ) -> Reporter:
-    """Lines on stderr, plus JSON-lines events when asked for."""
+    """Progress on stderr -- a live view on a terminal, plain lines elsewhere -- plus JSON-lines
+    events when asked for. Whatever must be closed at the end is appended to ``closers``."""
+    import os
+
     from kancli.reporting.lines import FanOut, JsonLinesReporter, LineReporter
 
-    reporters: list[Reporter] = [LineReporter(sys.stderr, color=settings.color, quiet=quiet)]
+    reporters: list[Reporter] = []
+    live = (
+        settings.color
+        and not quiet
+        and sys.stderr.isatty()
+        and not os.environ.get("CI")
+        and closers is not None
+    )
+    if live and closers is not None:
+        from kancli.reporting.live import LiveReporter
+
+        view = LiveReporter(sys.stderr, show_subject=show_subject)
+        closers.append(view.close)
+        reporters.append(view)
+    else:
+        reporters.append(
+            LineReporter(sys.stderr, color=settings.color, quiet=quiet, show_subject=show_subject)
+        )
     if events == "jsonl" or events_file is not None:
-        stream = open(events_file, "a", encoding="utf-8") if events_file else sys.stderr  # noqa: SIM115
+        stream: IO[str]
+        if events_file is not None:
+            stream = open(events_file, "a", encoding="utf-8")  # noqa: SIM115 - closed by closers
+            if closers is not None:
+                closers.append(stream.close)
+        else:
+            stream = sys.stderr
         reporters.append(JsonLinesReporter(stream))
     elif events not in (None, "none"):
         raise UsageError(f"--events: unknown format {events!r} (jsonl or none)")
@@ -194,9 +264,14 @@ def run_blueprint(
     timeout: float | None = None,
     phase_timeouts: Sequence[str] = (),
     cancellation: Cancellation | None = None,
+    redactor: Redactor | None = None,
 ) -> list[ActionResult]:
-    """Run ``action`` of the Blueprint for every subject; one result per subject, in order."""
+    """Run ``action`` of the Blueprint for every subject; one result per subject, in order.
+
+    Every secret value met while resolving and running is added to ``redactor`` (unless
+    ``settings.show_secrets``), for the caller to redact the results with."""
     from kancli.blueprint.loader import load_blueprint
+    from kancli.events import RunWarning
     from kancli.functions.context import Cancellation, Deadline
     from kancli.params.live import KubeObjectSource
     from kancli.params.model import format_time
@@ -220,10 +295,12 @@ def run_blueprint(
         raise UsageError(
             "no subject: give --deployment, --statefulset, --pvc, --namespace-target or --object"
         )
+    for message in missing_inputs(blueprint.action(action), opts):
+        reporter.emit(RunWarning(action=action, message=message))
     cancel = cancellation or Cancellation()
     run_deadline = Deadline.after(timeout, f"the run (timeout {timeout:g}s)" if timeout else "")
     now = format_time()
-    redactor = Redactor()
+    redactor = redactor if redactor is not None else Redactor()
     out = RedactingReporter(reporter, redactor) if not settings.show_secrets else reporter
     prepared = []
     for subject in subjects:
@@ -276,6 +353,38 @@ def run_blueprint(
     while any(t.is_alive() for t in threads):
         time.sleep(0.05)  # the main thread stays free for signal handlers
     return results
+
+
+def missing_inputs(action: Action, opts: SubjectOptions) -> list[str]:
+    """Warnings for the Secrets, ConfigMaps and input artifacts the action names but the flags
+    do not give (Kanister's ActionSet validation would reject them; kancli runs and lets the
+    template that uses one fail)."""
+    given = {
+        "secret": set(parse_named_refs(opts.secrets, "--secrets", "_")),
+        "configmap": set(parse_named_refs(opts.config_maps, "--config-maps", "_")),
+        "artifact": set(parse_artifacts(opts.artifacts, opts.artifacts_files)),
+    }
+    wanted = (
+        ("secret", action.secret_names, "--secrets NAME=NS/SECRET"),
+        ("configmap", action.config_map_names, "--config-maps NAME=NS/CONFIGMAP"),
+        ("artifact", action.input_artifact_names, "--artifact NAME.KEY=VALUE"),
+    )
+    warnings = []
+    if not (opts.profile or opts.profile_file):
+        from kancli.runner import mentions
+
+        users = [p.name for p in action.all_phases() if mentions(p.args, ".Profile")]
+        if users:
+            warnings.append(
+                f"no --profile given, and phases {', '.join(users)} use .Profile: they will fail"
+            )
+    for kind, names, flag in wanted:
+        missing = [n for n in names or () if n not in given[kind]]
+        if missing:
+            warnings.append(
+                f"action {action.name} expects {kind} {', '.join(missing)}, not given ({flag})"
+            )
+    return warnings
 
 
 def exit_code_of(results: Sequence[ActionResult]) -> int:
@@ -380,6 +489,9 @@ def run_command(
         list[str] | None,
         typer.Option(metavar="[PHASE=]DURATION", help="Deadline of each phase, or of one."),
     ] = None,
+    kubeconfig: KubeconfigOption = None,
+    kube_context: ContextOption = None,
+    namespace: NamespaceOption = None,
     output: OutputOption = None,
     events: Annotated[
         str | None, typer.Option(metavar="FORMAT", help="Also stream events: jsonl.")
@@ -394,8 +506,11 @@ def run_command(
 ) -> None:
     """Run one action of a Blueprint against live objects."""
     from kancli.functions.context import Cancellation
+    from kancli.params.redact import Redactor
 
-    settings = settings_from(ctx, output=output)
+    settings = with_connection(
+        settings_from(ctx, output=output), kubeconfig, kube_context, namespace
+    )
     if show_secrets:
         settings = dataclasses.replace(settings, show_secrets=True)
     opts = SubjectOptions(
@@ -412,32 +527,46 @@ def run_command(
         artifacts=artifact or (),
         artifacts_files=artifacts_file or (),
     )
-    reporter = build_reporter(settings, quiet=quiet, events=events, events_file=events_file)
+    closers: list[Callable[[], None]] = []
+    reporter = build_reporter(
+        settings,
+        quiet=quiet,
+        events=events,
+        events_file=events_file,
+        show_subject=opts.subject_count > 1,
+        closers=closers,
+    )
     cancellation = Cancellation()
-    with interrupt_handling(cancellation, lambda m: print(f"kancli: {m}", file=sys.stderr)):
-        results = run_blueprint(
-            blueprint,
-            action,
-            opts,
-            settings=settings,
-            reporter=reporter,
-            timeout=parse_duration(timeout, "--timeout") if timeout else None,
-            phase_timeouts=phase_timeout or (),
-            cancellation=cancellation,
-        )
+    redactor = Redactor()
+    try:
+        with interrupt_handling(cancellation, lambda m: print(f"kancli: {m}", file=sys.stderr)):
+            results = run_blueprint(
+                blueprint,
+                action,
+                opts,
+                settings=settings,
+                reporter=reporter,
+                timeout=parse_duration(timeout, "--timeout") if timeout else None,
+                phase_timeouts=phase_timeout or (),
+                cancellation=cancellation,
+                redactor=redactor,
+            )
+    finally:
+        for close in closers:
+            close()
     if settings.is_json:
-        print_json(result_json(results))
+        print_json(redactor.redact(result_json(results)))
     code = exit_code_of(results)
     if code:
         failed = next(r for r in results if r.exit_code)
         assert failed.error is not None
-        error = failed.error
-        raise _RunFailed(error, code)
+        raise _RunFailed(failed.error, code, redactor)
 
 
 class _RunFailed(KancliError):
     """Carries the first failure to the error boundary with the run's worst exit code."""
 
-    def __init__(self, error: KancliError, code: int) -> None:
-        super().__init__(error.message, hint=error.hint)
+    def __init__(self, error: KancliError, code: int, redactor: Redactor) -> None:
+        hint = redactor.redact_text(error.hint) if error.hint else error.hint
+        super().__init__(redactor.redact_text(error.message), hint=hint)
         self.exit_code = ExitCode(code)

@@ -55,6 +55,8 @@ class Subject:
 
     def __str__(self) -> str:
         what = self.kind if self.gvr is None else str(self.gvr)
+        if self.kind == "namespace":
+            return f"namespace {self.name}"
         return f"{what} {self.namespace}/{self.name}" if self.namespace else f"{what} {self.name}"
 
 

@@ -19,6 +19,7 @@ functions render them themselves while polling), so they are returned unrendered
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -240,7 +241,46 @@ class _ArgRenderer:
             return self.render_string(text, self.tp)
         except TemplateError as exc:
             location = _locate(span, exc) or self.phase.arg_location(path)
-            raise _LocatedError(_path_text(path), location, exc) from None
+            explained = explain_missing_key(exc, text, self.tp, self.render_string)
+            raise _LocatedError(_path_text(path), location, explained) from None
+
+
+_MISSING_KEY = re.compile(r'Failed to render template: "(?P<key>[^"]*)" not found')
+_FIELD_CHAIN = re.compile(r"(?<![\w$)\]])((?:\.[A-Za-z_]\w*)+)")
+
+
+def explain_missing_key(
+    error: TemplateError, text: str, tp: model.TemplateParams, render_string: RenderString
+) -> TemplateError:
+    """Kanister's ``"foo" not found`` with the field chain and the keys that do exist appended
+    (``... "foo" not found: .Options.foo; .Options has: a, b``); other errors unchanged.
+
+    The chain is found in the template text (the first ``.A.B.foo...`` with the missing key after
+    a container that renders) and that container's keys are listed by ranging over it with the
+    same template engine.
+    """
+    found = _MISSING_KEY.search(error.message)
+    if found is None:
+        return error
+    key = found["key"]
+    candidates = []
+    for match in _FIELD_CHAIN.finditer(text):
+        parts = match[1].split(".")[1:]
+        candidates += [parts[:i] for i in range(1, len(parts)) if parts[i] == key]
+    for prefix in candidates:
+        container = "." + ".".join(prefix)
+        try:
+            listed = render_string("{{ range $k, $_ := " + container + " }}{{ $k }}\n{{ end }}", tp)
+        except TemplateError:
+            continue
+        keys = [k for k in listed.split("\n") if k]
+        has = f"{container} has: {', '.join(keys)}" if keys else f"{container} is empty"
+        explained = TemplateError(f"{error.message}: {container}.{key}; {has}", hint=error.hint)
+        for attr in ("line", "column"):
+            if hasattr(error, attr):
+                setattr(explained, attr, getattr(error, attr))
+        return explained
+    return error
 
 
 def _path_text(path: ArgPath) -> str:

@@ -72,10 +72,13 @@ class LineReporter:
     """One line per event on ``stream`` (stderr). ``color`` uses Rich markup; ``quiet`` keeps
     only failures and warnings."""
 
-    def __init__(self, stream: IO[str], *, color: bool, quiet: bool = False) -> None:
+    def __init__(
+        self, stream: IO[str], *, color: bool, quiet: bool = False, show_subject: bool = False
+    ) -> None:
         self.stream = stream
         self.color = color
         self.quiet = quiet
+        self.show_subject = show_subject  # several subjects run at once: say whose line it is
         self._lock = threading.Lock()
         self._console: Any = None
         if color:
@@ -88,6 +91,8 @@ class LineReporter:
         if line is None:
             return
         text, style = line
+        if self.show_subject and event.subject:
+            text = f"[{event.subject}] {text}"
         stamp = event.at.strftime("%H:%M:%S")
         with self._lock:
             if self._console is not None:

@@ -38,6 +38,7 @@ from kancli.errors import (
 from kancli.events import (
     ActionFinished,
     ActionStarted,
+    Event,
     PhaseFinished,
     PhaseLog,
     PhaseProgress,
@@ -53,6 +54,7 @@ from kancli.params import model
 from kancli.params.objects import ObjectSource
 from kancli.params.render import read_phase_objects, render_artifacts, render_phase_args
 from kancli.template import render_string
+from kancli.template.values import NilPointer
 
 #: How long a function may take to stop after it was asked to (timeout, Ctrl-C) before the
 #: runner runs its cleanups itself and moves on.
@@ -141,6 +143,8 @@ def run_action(
     so that the caller can redact their values from everything it prints.
     """
     action = blueprint.action(action_name)
+    if subject:
+        reporter = _SubjectReporter(reporter, subject)
     reg = registry or default_registry()
     specs = {id(p): reg.lookup(p.func) for p in action.all_phases()}  # unknown func: exit 3
     run = _Run(
@@ -295,6 +299,12 @@ def _call(  # noqa: PLR0917 - one private call site
     is_defer: bool,
 ) -> Mapping[str, Any] | None:
     """Render, check and run one phase's function; raises the phase's error."""
+    if isinstance(run.tp.profile, NilPointer) and mentions(phase.args, ".Profile"):
+        # Kanister renders a nil Profile ("null", or a nil-pointer error); that is never meant
+        raise TemplateError(
+            "its args use .Profile, but no profile was given",
+            hint="give --profile NS/NAME (a Kanister Profile) or --profile-file FILE",
+        )
     rendered = (
         render_phase_args(phase, run.tp, render_string) if spec.prerender else dict(phase.args)
     )
@@ -388,6 +398,31 @@ def _log_line(run: _Run, phase: str) -> Callable[[str, Stream, str | None, str |
         )
 
     return emit
+
+
+def mentions(value: Any, needle: str) -> bool:
+    """Whether any string in an args tree (map keys included) contains ``needle``: a cheap
+    look at what a phase's templates use, before rendering them."""
+    if isinstance(value, str):
+        return needle in value
+    if isinstance(value, Mapping):
+        return any(mentions(k, needle) or mentions(v, needle) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(mentions(v, needle) for v in value)
+    return False
+
+
+class _SubjectReporter:
+    """Stamps every event of one action (the functions' too) with the action's subject."""
+
+    def __init__(self, inner: Reporter, subject: str) -> None:
+        self.inner = inner
+        self.subject = subject
+
+    def emit(self, event: Event) -> None:
+        if not event.subject:
+            event = dataclasses.replace(event, subject=self.subject)
+        self.inner.emit(event)
 
 
 def _earliest(a: Deadline, b: Deadline) -> Deadline:

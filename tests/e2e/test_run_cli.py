@@ -38,14 +38,17 @@ def kancli(cluster: Any, *args: str, timeout: float = 120) -> subprocess.Complet
 
 
 def kubectl(cluster: Any, *args: str, stdin: str | None = None) -> str:
-    return subprocess.run(
+    proc = subprocess.run(
         ["kubectl", "--kubeconfig", str(cluster.kubeconfig), *args],
         input=stdin,
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
         timeout=60,
-    ).stdout
+    )
+    if proc.returncode != 0:
+        raise AssertionError(f"kubectl {' '.join(args)} failed: {proc.stderr}")
+    return proc.stdout
 
 
 def pods(cluster: Any, namespace: str) -> list[str]:
@@ -57,13 +60,6 @@ def result_of(proc: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     document = json.loads(proc.stdout)
     jsonschema.validate(document, SCHEMA)
     return dict(document)
-
-
-@pytest.fixture
-def notebook(cluster: Any, namespace: str) -> str:
-    kubectl(cluster, "-n", namespace, "apply", "-f", str(ROOT / "blueprints/apps/notebook.yaml"))
-    kubectl(cluster, "-n", namespace, "rollout", "status", "deployment/notebook", "--timeout=60s")
-    return namespace
 
 
 TASKS = """

@@ -105,6 +105,14 @@ actions:
   unknown:
     phases:
     - {func: Nope, name: one, args: {}}
+  missingoutput:
+    phases:
+    - {func: Echo, name: one, args: {value: a}}
+    - {func: Echo, name: two, args: {value: "{{ .Phases.one.Output.nope }}"}}
+  missingphase:
+    phases:
+    - {func: Echo, name: one, args: {value: a}}
+    - {func: Echo, name: two, args: {value: "{{ .Phases.zero.Output.value }}"}}
 """
 
 
@@ -190,6 +198,23 @@ def test_a_render_error_fails_the_phase_with_exit_3_and_still_runs_the_defer_pha
     assert 'Failed to render template: "missing" not found' in result.error.message
     assert "bp.yaml:" in result.error.message  # points into the Blueprint
     assert calls == ["cleanup:deferred"]
+
+
+@pytest.mark.parametrize(
+    ("action", "explanation"),
+    [
+        pytest.param("badtemplate", ": .Options.missing; .Options has: tag", id="option"),
+        pytest.param(
+            "missingoutput", ": .Phases.one.Output.nope; .Phases.one.Output has: value", id="output"
+        ),
+        pytest.param("missingphase", ": .Phases.zero; .Phases has: one, two", id="phase"),
+    ],
+)
+def test_a_missing_key_error_names_the_field_and_the_keys_that_exist(
+    action: str, explanation: str
+) -> None:
+    result, _, _ = run(action)
+    assert result.error.message.endswith(explanation)
 
 
 def test_an_unknown_function_fails_before_any_phase_runs() -> None:
