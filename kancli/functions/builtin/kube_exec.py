@@ -77,10 +77,13 @@ def run_exec(
     if result.exit_code != 0:
         where = f"pod {namespace}/{pod}" + (f", container {container}" if container else "")
         raise CommandFailedError(
-            f"Failed to exec command in pod: command terminated with non-zero exit code "
-            f"{result.exit_code} ({where})" + _tails(stdout.tail, stderr.tail),
+            f"Failed to exec command in pod: command terminated with exit code "
+            f"{result.exit_code} ({where}).\nstdout: {_tail(stdout.tail)}\n"
+            f"stderr: {_tail(stderr.tail)}",
             exit_code=result.exit_code,
         )
+    if stdout.error is not None:
+        raise stdout.error
     return stdout.outputs
 
 
@@ -92,10 +95,6 @@ class CommandFailedError(FunctionError):
         self.command_exit_code = exit_code
 
 
-def _tails(stdout: list[str], stderr: list[str]) -> str:
-    text = ""
-    if stdout:
-        text += "\nstdout: " + "\r\n".join(stdout)
-    if stderr:
-        text += "\nstderr: " + "\r\n".join(stderr)
-    return text
+def _tail(lines: list[str]) -> str:
+    """Kanister's ExecError tail: the last non-blank lines joined by CRLF."""
+    return "\r\n".join(lines)

@@ -14,6 +14,7 @@ from typing import Any
 from kancli.errors import FunctionError
 from kancli.functions.args import StringArg, arg
 from kancli.functions.builtin._common import ObjectRef
+from kancli.functions.builtin._pods import wait_in_slices
 from kancli.functions.context import FunctionContext
 from kancli.functions.registry import kanister_function
 from kancli.kube.types import GVR
@@ -91,7 +92,20 @@ def run(ctx: FunctionContext, args: Args) -> Mapping[str, Any] | None:
     if not ctx.kube.resource_info(gvr).namespaced:
         namespace = ""
     ctx.progress(f"deleting {ref.resource}/{ref.name}; waiting until it is gone")
-    ctx.kube.delete(gvr, ref.name, namespace, wait=True, timeout=ctx.wait_timeout())
+    ctx.kube.delete(gvr, ref.name, namespace)
+    what = f"{ref.resource}/{ref.name} to be deleted"
+    wait_in_slices(
+        ctx,
+        lambda t: ctx.kube.wait_for(
+            gvr,
+            ref.name,
+            namespace,
+            lambda obj: True if obj is None else None,
+            timeout=t,
+            what=what,
+        ),
+        waiting_for=f"waiting for {what}",
+    )
     return _reference(gvr, ref.name, namespace)
 
 

@@ -1,9 +1,11 @@
 """KubeTask: run a command in a new pod and parse its logs (kanister-behaviour.md section 5.3).
 
 The pod has one container named ``container``; it is deleted when the function returns, whatever
-the outcome. The phase output is parsed from the container's log (stdout and stderr). Kanister
+the outcome, and also when the run is interrupted. The log (stdout and stderr) is shown live, and
+the phase output is parsed from the complete log read after the pod has ended, so a follow stream
+that breaks on a long phase loses no output (Kanister parses the live stream and can). Kanister
 puts the pod in the controller's namespace when ``namespace`` is empty; kancli has no controller
-and will use the run's default namespace.
+and uses the run's default namespace.
 """
 
 from __future__ import annotations

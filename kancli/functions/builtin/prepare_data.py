@@ -19,6 +19,7 @@ from kancli.functions.builtin._common import (
 )
 from kancli.functions.builtin._pods import build_pod, run_pod
 from kancli.functions.context import FunctionContext
+from kancli.functions.output import PhaseOutputError
 from kancli.functions.registry import kanister_function
 from kancli.template.values import NilPointer
 
@@ -78,9 +79,15 @@ def run(ctx: FunctionContext, args: Args) -> Mapping[str, Any] | None:
     )
     if args.serviceaccount:
         manifest["spec"]["serviceAccountName"] = args.serviceaccount
-    outputs = run_pod(
-        ctx, manifest, require_success=args.fail_on_error, what="Failed to run the PrepareData pod"
-    )
+    try:
+        outputs = run_pod(
+            ctx,
+            manifest,
+            require_success=args.fail_on_error,
+            what="Failed while waiting for Pod to complete",
+        )
+    except PhaseOutputError as exc:
+        raise PhaseOutputError(f"Failed to parse phase output: {exc.message}") from exc
     return outputs or None
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from kancli.errors import FunctionError
 from kancli.functions.args import ArgType, arg
+from kancli.functions.builtin._pods import wait_in_slices
 from kancli.functions.context import FunctionContext
 from kancli.functions.registry import kanister_function
 from kancli.functions.weak import DecodeError, go_type_name
@@ -76,7 +77,7 @@ class Args:
     wait_for_ready: bool = arg(
         "waitForReady",
         default=True,
-        help="Wait (without a time limit) until the workload is ready at the new scale.",
+        help="Wait until the workload is ready at the new scale (bounded by the phase deadline).",
     )
 
 
@@ -109,7 +110,12 @@ def run(ctx: FunctionContext, args: Args) -> Mapping[str, Any] | None:
     original = ctx.kube.scale_workload(kind, namespace, name, args.replicas)
     ctx.progress(f"{kind.lower()} {namespace}/{name} scaled from {original} to {args.replicas}")
     if args.wait_for_ready:
-        ctx.kube.wait_for_workload_ready(kind, namespace, name, timeout=ctx.wait_timeout())
+        wait_in_slices(
+            ctx,
+            lambda t: ctx.kube.wait_for_workload_ready(kind, namespace, name, timeout=t),
+            waiting_for=f"waiting for {kind.lower()} {namespace}/{name} to be ready with "
+            f"{args.replicas} replicas",
+        )
     return {"originalReplicaCount": original}
 
 

@@ -14,7 +14,7 @@ import base64
 import binascii
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,13 +55,38 @@ class Args:
 )
 def run(ctx: FunctionContext, args: Args) -> Mapping[str, Any] | None:
     timeout = parse_go_duration(args.timeout)
+    reported = set[str]()
+    wait_for_conditions(
+        ctx,
+        args.conditions,
+        timeout,
+        lambda cond: _evaluate(ctx, cond, reported),
+        what="the WaitV2 conditions",
+    )
+    return None
+
+
+#: Evaluates one condition: (true?, the error that made it unknown).
+Evaluate = Callable[[WaitCondition], tuple[bool, str | None]]
+
+
+def wait_for_conditions(
+    ctx: FunctionContext,
+    conditions: WaitConditions,
+    timeout: float,
+    evaluate: Evaluate,
+    *,
+    what: str,
+) -> None:
+    """Poll until one round is true (backoff from 100 ms to 2 s), bounded by ``timeout`` and the
+    phase deadline; fail with Kanister's timeout text, prefixed by the last evaluation error."""
     give_up = time.monotonic() + timeout
-    delay, reported = 0.1, set[str]()
+    delay = 0.1
     while True:
-        ctx.checkpoint("waiting for the WaitV2 conditions")
-        met, error = _poll(ctx, args.conditions, reported)
+        ctx.checkpoint(f"waiting for {what}")
+        met, error = poll_once(conditions, evaluate)
         if met:
-            return None
+            return
         left = give_up - time.monotonic()
         if left <= 0:
             prefix = f"{error}: " if error else ""
@@ -73,21 +98,21 @@ def run(ctx: FunctionContext, args: Args) -> Mapping[str, Any] | None:
         delay = min(delay * 2, 2.0)
 
 
-def _poll(
-    ctx: FunctionContext, conditions: WaitConditions, reported: set[str]
-) -> tuple[bool, str | None]:
-    """One evaluation round (section 5.16, step 3): any true anyOf condition ends the wait;
-    otherwise every allOf condition must hold (an empty allOf does not)."""
-    error: str | None = None
+def poll_once(conditions: WaitConditions, evaluate: Evaluate) -> tuple[bool, str | None]:
+    """One evaluation round (section 5.16, step 3): an evaluation error ends the round as "not
+    yet"; a true anyOf condition ends the wait; otherwise every allOf condition must hold (an
+    empty allOf does not)."""
     for cond in conditions.any_of:
-        ok, error = _evaluate(ctx, cond, reported)
+        ok, error = evaluate(cond)
+        if error is not None:
+            return False, error
         if ok:
             return True, None
     if not conditions.all_of:
-        return False, error
+        return False, None
     for cond in conditions.all_of:
-        ok, error = _evaluate(ctx, cond, reported)
-        if not ok:
+        ok, error = evaluate(cond)
+        if error is not None or not ok:
             return False, error
     return True, None
 
