@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup system-deps lint test test-all demo clean
+.PHONY: setup system-deps lint test test-all demo completions clean
 
 $(BIN)/kancli: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test-all: setup lint
 
 demo: setup
 	bash .ci/demo.sh
+
+# Regenerate the shell completion scripts after changing the CLI (a test fails when they drift).
+completions: $(BIN)/kancli
+	$(BIN)/python -m kancli.cli.completion --write completions
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .cache

@@ -121,7 +121,7 @@ _kancli_options() {
     '') echo --color --no-color --traceback --version --kubeconfig --context --namespace --request-timeout ;;
     'export') echo --color --no-color --traceback --version --kubeconfig --context --namespace --request-timeout ;;
     'export actionset') echo --action --deployment --statefulset --pvc --namespace-target --object --profile --options --secrets --config-maps --artifact --from --name --blueprint-name --namespace --state-dir --color --no-color --traceback --version --kubeconfig --context --namespace --request-timeout ;;
-    'func') echo --quiet --arg --args-file --deployment --statefulset --pvc --options --profile --profile-file --timeout --kubeconfig --context --namespace --output --color --no-color --traceback --version --kubeconfig --context --namespace --request-timeout ;;
+    'func') echo --quiet --arg --args-file --deployment --statefulset --pvc --namespace-target --object --options --secrets --config-maps --profile --profile-file --artifact --artifacts-file --timeout --kubeconfig --context --namespace --output --color --no-color --traceback --version --kubeconfig --context --namespace --request-timeout ;;
     'functions') echo --color --no-color --traceback --version --kubeconfig --context --namespace --request-timeout ;;
     'functions describe') echo --output --color --no-color --traceback --version --kubeconfig --context --namespace --request-timeout ;;
     'functions list') echo --output --color --no-color --traceback --version --kubeconfig --context --namespace --request-timeout ;;
@@ -166,15 +166,21 @@ _kancli_takes_value() {
     'export actionset|-a') return 0 ;;
     'func|--arg') return 0 ;;
     'func|--args-file') return 0 ;;
+    'func|--artifact') return 0 ;;
+    'func|--artifacts-file') return 0 ;;
+    'func|--config-maps') return 0 ;;
     'func|--context') return 0 ;;
     'func|--deployment') return 0 ;;
     'func|--kubeconfig') return 0 ;;
     'func|--namespace') return 0 ;;
+    'func|--namespace-target') return 0 ;;
+    'func|--object') return 0 ;;
     'func|--options') return 0 ;;
     'func|--output') return 0 ;;
     'func|--profile') return 0 ;;
     'func|--profile-file') return 0 ;;
     'func|--pvc') return 0 ;;
+    'func|--secrets') return 0 ;;
     'func|--statefulset') return 0 ;;
     'func|--timeout') return 0 ;;
     'func|-n') return 0 ;;
@@ -274,6 +280,7 @@ _kancli_value_kind() {
     'export actionset|--state-dir') echo '@files' ;;
     'export actionset|-a') echo '@actions' ;;
     'func|--args-file') echo '@files' ;;
+    'func|--artifacts-file') echo '@files' ;;
     'func|--kubeconfig') echo '@files' ;;
     'func|--output') echo 'text json' ;;
     'func|--profile-file') echo '@files' ;;

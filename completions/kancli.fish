@@ -95,9 +95,15 @@ complete -c kancli -n '__kancli_in '\''func'\''' -l args-file -r -F
 complete -c kancli -n '__kancli_in '\''func'\''' -l deployment -x
 complete -c kancli -n '__kancli_in '\''func'\''' -l statefulset -x
 complete -c kancli -n '__kancli_in '\''func'\''' -l pvc -x
+complete -c kancli -n '__kancli_in '\''func'\''' -l namespace-target -x
+complete -c kancli -n '__kancli_in '\''func'\''' -l object -x
 complete -c kancli -n '__kancli_in '\''func'\''' -l options -x
+complete -c kancli -n '__kancli_in '\''func'\''' -l secrets -x
+complete -c kancli -n '__kancli_in '\''func'\''' -l config-maps -x
 complete -c kancli -n '__kancli_in '\''func'\''' -l profile -x
 complete -c kancli -n '__kancli_in '\''func'\''' -l profile-file -r -F
+complete -c kancli -n '__kancli_in '\''func'\''' -l artifact -x
+complete -c kancli -n '__kancli_in '\''func'\''' -l artifacts-file -r -F
 complete -c kancli -n '__kancli_in '\''func'\''' -l timeout -x
 complete -c kancli -n '__kancli_in '\''func'\''' -l kubeconfig -r -F
 complete -c kancli -n '__kancli_in '\''func'\''' -l context -x
