@@ -99,7 +99,7 @@ def test_render_refuses_a_params_file_together_with_live_flags(cluster: Any) -> 
 
 
 @pytest.mark.skipif(not COMPAT.is_dir(), reason="upstream Blueprint corpus not on this machine")
-def test_time_log_restore_scales_down_then_stops_clearly_at_restore_data(
+def test_time_log_restore_without_a_profile_scales_down_then_stops_clearly_at_restore_data(
     cluster: Any, notebook: str
 ) -> None:
     proc = kancli(
@@ -114,7 +114,7 @@ def test_time_log_restore_scales_down_then_stops_clearly_at_restore_data(
     action = result_of(proc)["actions"][0]
     assert [p["status"] for p in action["phases"]] == ["complete", "failed", "skipped"]
     assert "RestoreData" in action["phases"][1]["error"]
-    assert "not implemented" in action["phases"][1]["error"]
+    assert "Profile must be non-nil" in action["phases"][1]["error"]
     replicas = kubectl(
         cluster, "-n", notebook, "get", "deployment", "notebook", "-o", "jsonpath={.spec.replicas}"
     )

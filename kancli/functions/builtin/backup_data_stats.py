@@ -1,7 +1,7 @@
 """BackupDataStats: restic statistics of a snapshot (kanister-behaviour.md section 5.18).
 
 The mode argument is ``statsMode`` (Kanister's docs call it ``mode``, which Kanister rejects as
-unsupported; kancli rejects it too). There is no ``insecureTLS``. ``run`` is not implemented yet.
+unsupported; kancli rejects it too). There is no ``insecureTLS``.
 """
 
 from __future__ import annotations
@@ -10,8 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kancli.datapath import format_bytes
+from kancli.datapath.profilerepo import open_profile_repository, profile_json
 from kancli.functions.args import arg
 from kancli.functions.builtin._common import (
+    OUTPUT_VERSION,
     VERSION_OUTPUT_HELP,
     encryption_key_arg,
     pod_annotations_arg,
@@ -19,7 +22,7 @@ from kancli.functions.builtin._common import (
     pod_override_arg,
     tools_image_arg,
 )
-from kancli.functions.registry import FunctionNotImplementedError, kanister_function
+from kancli.functions.registry import kanister_function
 
 NAME = "BackupDataStats"
 
@@ -54,8 +57,19 @@ class Args:
         "size": "Total size.",
         "version": VERSION_OUTPUT_HELP,
     },
-    implemented=False,
+    implemented=True,
     reference="5.18",
 )
 def run(ctx: Any, args: Args) -> Mapping[str, Any] | None:
-    raise FunctionNotImplementedError(NAME)
+    # No pod: kancli reads its repository from the kancli host.
+    repo = open_profile_repository(
+        profile_json(ctx.params), args.backup_artifact_prefix, args.encryption_key
+    )
+    stats = repo.stats(args.backup_id, args.stats_mode)
+    count = stats.blob_count if stats.mode == "raw-data" else stats.file_count
+    return {
+        "mode": stats.mode,
+        "fileCount": str(count),
+        "size": format_bytes(stats.size),
+        "version": OUTPUT_VERSION,
+    }

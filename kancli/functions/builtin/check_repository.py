@@ -1,7 +1,7 @@
 """CheckRepository: whether a restic repository exists and the key opens it (section 5.19).
 
 Kanister always runs the pod in the controller's namespace (there is no ``namespace`` argument);
-kancli will use the run's default namespace. ``run`` is not implemented yet.
+kancli will use the run's default namespace.
 """
 
 from __future__ import annotations
@@ -10,8 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kancli.datapath.errors import RepositoryNotFoundError, WrongPasswordError
+from kancli.datapath.profilerepo import open_profile_repository, profile_json
 from kancli.functions.args import arg
 from kancli.functions.builtin._common import (
+    OUTPUT_VERSION,
     VERSION_OUTPUT_HELP,
     encryption_key_arg,
     insecure_tls_arg,
@@ -20,7 +23,7 @@ from kancli.functions.builtin._common import (
     pod_override_arg,
     tools_image_arg,
 )
-from kancli.functions.registry import FunctionNotImplementedError, kanister_function
+from kancli.functions.registry import kanister_function
 
 NAME = "CheckRepository"
 
@@ -50,8 +53,25 @@ class Args:
         "repoUnavailable": '"true" when there is no repository at the location.',
         "version": VERSION_OUTPUT_HELP,
     },
-    implemented=False,
+    implemented=True,
     reference="5.19",
 )
 def run(ctx: Any, args: Args) -> Mapping[str, Any] | None:
-    raise FunctionNotImplementedError(NAME)
+    # kancli's data mover runs on the kancli host, so no pod is created and the pod arguments
+    # (image, podOverride, podLabels, podAnnotations, insecureTLS) have nothing to apply to.
+    password_incorrect = repo_unavailable = False
+    try:
+        repo = open_profile_repository(
+            profile_json(ctx.params), args.backup_artifact_prefix, args.encryption_key
+        )
+    except WrongPasswordError:
+        password_incorrect = True
+    except RepositoryNotFoundError:
+        repo_unavailable = True
+    else:
+        repo.snapshots()  # like `restic snapshots --last`: the listing itself must work
+    return {
+        "passwordIncorrect": "true" if password_incorrect else "false",
+        "repoUnavailable": "true" if repo_unavailable else "false",
+        "version": OUTPUT_VERSION,
+    }

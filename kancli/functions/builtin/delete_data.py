@@ -2,7 +2,7 @@
 
 ``backupArtifactPrefix``, ``backupID`` and ``backupTag`` may be space-separated lists, matched by
 position; exactly one of ``backupID``/``backupTag`` must be given (``Require one argument:
-backupID or backupTag``, checked by ``run``, which is not implemented yet).
+backupID or backupTag``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kancli.functions.args import arg
+from kancli.datapath.profilerepo import open_profile_repository, profile_json
+from kancli.functions.args import ArgumentError, arg
 from kancli.functions.builtin._common import (
     encryption_key_arg,
     insecure_tls_arg,
@@ -20,7 +21,7 @@ from kancli.functions.builtin._common import (
     pod_override_arg,
     tools_image_arg,
 )
-from kancli.functions.registry import FunctionNotImplementedError, kanister_function
+from kancli.functions.registry import kanister_function
 
 NAME = "DeleteData"
 
@@ -55,8 +56,41 @@ class Args:
         "the repository. Needs a profile."
     ),
     outputs={"spaceFreed": 'Total space freed by pruning, e.g. "12 B" ("0 B" without prune).'},
-    implemented=False,
+    implemented=True,
     reference="5.12",
 )
 def run(ctx: Any, args: Args) -> Mapping[str, Any] | None:
-    raise FunctionNotImplementedError(NAME)
+    if not args.backup_id and not args.backup_tag:
+        raise ArgumentError("Require one argument: backupID or backupTag")
+    return {"spaceFreed": f"{delete_snapshots(ctx, args)} B"}
+
+
+def delete_snapshots(ctx: Any, args: Args) -> int:
+    """Forget the named snapshots (prefix i pairs with ID or tag i); prune when asked.
+
+    Returns the bytes freed by pruning (0 without ``reclaimSpace``). No pod is created: kancli's
+    repository is reached from the kancli host, so the pod arguments do not apply.
+    """
+    profile = profile_json(ctx.params)
+    prefixes = args.backup_artifact_prefix.split(" ")
+    refs = (args.backup_tag or args.backup_id).split(" ")
+    if len(prefixes) < len(refs):
+        raise ArgumentError(
+            f"{len(refs)} snapshot(s) named but only {len(prefixes)} backupArtifactPrefix given"
+        )
+    freed = 0
+    for index, ref in enumerate(refs):
+        ctx.checkpoint("deleting snapshots")
+        # Each prefix is resolved against the bucket on its own (Kanister resolves only the
+        # first; a later one that lacks the bucket name would name another bucket there).
+        prefix = prefixes[index]
+        repo = open_profile_repository(profile, prefix, args.encryption_key)
+        if args.backup_tag:
+            snapshot_id = repo.find_snapshot(tag=ref).id
+        else:
+            snapshot_id = repo.find_snapshot(ref).id
+        ctx.progress(f"forgetting snapshot {snapshot_id[:8]} in {prefix}")
+        repo.forget([snapshot_id])
+        if args.reclaim_space:
+            freed += repo.prune().bytes_freed
+    return freed

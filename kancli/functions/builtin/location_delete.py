@@ -2,7 +2,7 @@
 
 Deletes every object whose key starts with ``<profile prefix>/<artifact without the bucket>``;
 it runs locally, with no pod (as Kanister runs it in the controller). A ``s3://`` scheme is not
-stripped, as in Kanister. ``run`` is not implemented yet.
+stripped, as in Kanister.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kancli.datapath.profilerepo import location_for_profile, profile_json
 from kancli.functions.args import arg
-from kancli.functions.registry import FunctionNotImplementedError, kanister_function
+from kancli.functions.registry import kanister_function
+from kancli.objectstore.location import location_delete
 
 NAME = "LocationDelete"
 
@@ -33,8 +35,11 @@ class Args:
         "Deletes everything under a path of the location profile's bucket, directly through "
         "the object store API (no pod). Needs a profile."
     ),
-    implemented=False,
+    implemented=True,
     reference="5.14",
 )
 def run(ctx: Any, args: Args) -> Mapping[str, Any] | None:
-    raise FunctionNotImplementedError(NAME)
+    location = location_for_profile(profile_json(ctx.params))
+    ctx.progress(f"deleting {args.artifact} from {location.describe()}")
+    location_delete(location, args.artifact)
+    return None

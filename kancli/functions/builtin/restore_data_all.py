@@ -1,15 +1,18 @@
 """RestoreDataAll: RestoreData for every pod backed up by BackupDataAll (section 5.10).
 
 Note that, unlike BackupDataAll, ``backupArtifactPrefix`` is **not** bucket-resolved (Kanister's
-behaviour, kept). ``run`` is not implemented yet.
+behaviour, kept).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from kancli.datapath.profilerepo import open_profile_repository, profile_json
+from kancli.errors import FunctionError
 from kancli.functions.args import arg
 from kancli.functions.builtin._common import (
     encryption_key_arg,
@@ -18,7 +21,11 @@ from kancli.functions.builtin._common import (
     pod_labels_arg,
     pod_override_arg,
 )
-from kancli.functions.registry import FunctionNotImplementedError, kanister_function
+from kancli.functions.builtin.backup_data_all import workload_pods
+from kancli.functions.builtin.delete_data_all import parse_backup_info
+from kancli.functions.builtin.restore_data import pod_volumes, restore_snapshot
+from kancli.functions.registry import kanister_function
+from kancli.objectstore.location import go_path_join
 
 NAME = "RestoreDataAll"
 
@@ -55,8 +62,45 @@ class Args:
         "snapshot recorded for it in `backupInfo`. Any failure fails the phase."
     ),
     output_note="The `kando output` pairs in restic's stdout, merged over the pods.",
-    implemented=False,
+    implemented=True,
     reference="5.10",
 )
 def run(ctx: Any, args: Args) -> Mapping[str, Any] | None:
-    raise FunctionNotImplementedError(NAME)
+    info = parse_backup_info(args.backup_info)
+    pods = args.pods.split() if args.pods else workload_pods(ctx.params)
+    if not pods:
+        raise FunctionError("Unsupported workload type")
+    profile = profile_json(ctx.params)
+
+    def one(pod: str) -> None:
+        if pod not in info:
+            raise FunctionError(f"no backup of pod {pod} in backupInfo")
+        repo = open_profile_repository(
+            profile, go_path_join(args.backup_artifact_prefix, pod), args.encryption_key
+        )
+        restore_snapshot(
+            ctx,
+            repo,
+            repo.find_snapshot(info[pod]["BackupID"]),
+            prefix="restore-data-all-",
+            namespace=args.namespace,
+            image=args.image,
+            volumes=pod_volumes(ctx.params, pod),
+            backup_path="",
+            restore_path=args.restore_path,
+            pod_override=args.pod_override,
+            labels=args.pod_labels,
+            annotations=args.pod_annotations,
+        )
+
+    errors: list[str] = []
+    with ThreadPoolExecutor(max_workers=min(len(pods), 8)) as pool:
+        futures = {pod: pool.submit(one, pod) for pod in pods}
+        for pod, future in futures.items():
+            try:
+                future.result()
+            except Exception as exc:  # every pod's failure is reported together
+                errors.append(f"{pod}: {exc}")
+    if errors:
+        raise FunctionError("\n".join(errors))
+    return None

@@ -3,8 +3,9 @@
 // It implements `kando output <key> <value>` exactly as Kanister does: the same argument and
 // key validation, the same error texts, the phase-output line written with Go's own
 // encoding/json (so HTML characters, control characters and invalid UTF-8 are escaped the same
-// way), and exit code 69 on any error. Other subcommands are recognised but fail, saying that
-// the test image does not provide them.
+// way), and exit code 69 on any error. `kando location push|pull|delete` talk to the Profile's
+// S3-compatible endpoint (location.go, s3.go). chronicle, stream and process are recognised
+// but fail, saying that the test image does not provide them.
 package main
 
 import (
@@ -23,7 +24,6 @@ const exitError = 69 // kando exits 69 on every error (see reference section 4.1
 var knownLevels = []string{"panic", "fatal", "error", "warn", "warning", "info", "debug", "trace"}
 
 var notProvided = map[string]string{
-	"location":  "location <command>",
 	"chronicle": "chronicle <command>",
 	"stream":    "stream <command>",
 	"process":   "process <command>",
@@ -134,7 +134,7 @@ func usage(use string, sub bool) string {
 		b.WriteString("Global Flags:\n")
 	} else {
 		b.WriteString("Usage:\n  kando <command> [flags]\n  kando [command]\n\nAvailable Commands:\n")
-		b.WriteString("  output      " + outputCmd.short + "\n\nFlags:\n  -h, --help               help for kando\n")
+		b.WriteString("  location    Push, pull and delete data in object storage\n  output      " + outputCmd.short + "\n\nFlags:\n  -h, --help               help for kando\n")
 	}
 	b.WriteString("  -v, --verbosity string   Log level (debug, info, warn, error, fatal, panic) (default \"warning\")\n")
 	return b.String()
@@ -188,6 +188,9 @@ func run(args []string, stdout io.Writer) int {
 			return fail(err, outputCmd.use, true)
 		}
 		return 0
+	}
+	if name == "location" {
+		return runLocation(rest, os.Stdin, stdout)
 	}
 	if use, ok := notProvided[name]; ok {
 		msg := fmt.Sprintf("kando %s is not provided by the kancli test image", strings.Fields(use)[0])
